@@ -1,0 +1,10 @@
+"""The current time, passed around as a function so that tests can move it."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,99 @@
+"""Logging with secrets removed, for the app's own loggers and for uvicorn's.
+
+The app logs ids and outcomes, never secrets. This module is the second line of defence:
+a formatter that removes anything shaped like a secret from every formatted line,
+tracebacks included, and a filter that drops the query string from uvicorn's access log,
+because launch and callback URLs carry credentials and codes in it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+REDACTED = "[redacted]"
+
+_SECRET_PATTERNS = [
+    # Query and form parameters that carry secrets, in URLs and bodies.
+    re.compile(
+        r"(?i)\b(client_secret|code|state|code_verifier|access_token|refresh_token|"
+        r"id_token|password)=[^&\s\"'<>]+"
+    ),
+    # The same names as JSON or Python mapping keys.
+    re.compile(
+        r"(?i)([\"'](?:client_secret|code|state|code_verifier|access_token|refresh_token|"
+        r"id_token|password)[\"']\s*:\s*)[\"'][^\"']*[\"']"
+    ),
+    # Authorization headers.
+    re.compile(r"(?i)\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]+"),
+    # Anything shaped like a JWT.
+    re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),
+]
+
+
+def redact(text: str) -> str:
+    """Replace every secret-shaped part of `text`."""
+    text = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+    text = _SECRET_PATTERNS[1].sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
+    text = _SECRET_PATTERNS[2].sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    return _SECRET_PATTERNS[3].sub(REDACTED, text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """A formatter that redacts the whole formatted record, traceback included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class DropQueryStringFilter(logging.Filter):
+    """Remove the query string from uvicorn's access log lines.
+
+    uvicorn passes (client address, method, path with query, HTTP version, status) as the
+    record's arguments.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+        return True
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """Return a logging.config.dictConfig for the app and uvicorn alike."""
+    formatter = f"{__name__}.RedactingFormatter"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "default": {
+                "()": formatter,
+                "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            },
+        },
+        "filters": {"drop_query": {"()": f"{__name__}.DropQueryStringFilter"}},
+        "handlers": {
+            "default": {"class": "logging.StreamHandler", "formatter": "default"},
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "default",
+                "filters": ["drop_query"],
+            },
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
+            "uvicorn.error": {"level": level},
+            "uvicorn.access": {"handlers": ["access"], "level": level, "propagate": False},
+            # httpx logs every request at INFO; its URLs carry no secrets, but the lines
+            # add nothing that the app's own log lines do not say.
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
+            # Both log every statement at DEBUG. Statements carry only ciphertexts and
+            # hashes of secrets, but the lines drown the app's own.
+            "aiosqlite": {"level": "INFO"},
+            "sqlalchemy.engine": {"level": "WARNING"},
+        },
+        "root": {"handlers": ["default"], "level": level},
+    }

@@ -1,0 +1,1 @@
+"""The ReAI API client."""

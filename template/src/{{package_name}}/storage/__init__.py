@@ -1,0 +1,1 @@
+"""Persistence: the SQLAlchemy engine, the tables, migrations and encryption at rest."""
