@@ -96,8 +96,9 @@ def _employees(
 ) -> tuple[dict[str, Any], ...]:
     records: list[dict[str, Any]] = []
     for index in range(count):
-        first = _FIRST_NAMES[(index * 7 + offset) % len(_FIRST_NAMES)]
-        last = _LAST_NAMES[(index * 5 + offset * 3) % len(_LAST_NAMES)]
+        # Every (first, last) pair is distinct for up to 24 * 24 employees.
+        first = _FIRST_NAMES[(index + offset) % len(_FIRST_NAMES)]
+        last = _LAST_NAMES[(index * 5 + index // len(_FIRST_NAMES) + offset) % len(_LAST_NAMES)]
         department = _DEPARTMENTS[(index + offset) % len(_DEPARTMENTS)]
         record: dict[str, Any] = {
             "id": f"emp_{tenant_key}_{index + 1:03d}",

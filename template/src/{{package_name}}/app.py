@@ -22,6 +22,7 @@ from .storage.migrate import check_schema_is_current
 from .web.auth_routes import create_auth_router
 from .web.errors import CsrfError, NotSignedInError
 from .web.middleware import RequestLimitsMiddleware, SecurityHeadersMiddleware
+from .web.operator_routes import router as operator_router
 from .web.rendering import STATIC_DIRECTORY, create_templates, handle_error
 from .web.ui_routes import router as ui_router
 
@@ -81,6 +82,7 @@ def create_app(
     )
     app.include_router(create_auth_router(settings))
     app.include_router(ui_router)
+    app.include_router(operator_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
 
     for error_class in (OAuthError, ReaiApiError, NotSignedInError, CsrfError, HTTPException):

@@ -38,6 +38,9 @@ _ACCEPT_ITEM = re.compile(
 # Shown where a value is missing; an en dash, as Norwegian and English typography use.
 NO_VALUE = "\u2013"
 
+# British English formats dates day first with a 24-hour clock, as readers in Norway expect.
+_BABEL_LOCALES: dict[Locale, str] = {"en": "en_GB", "nb": "nb_NO"}
+
 _current_locale: ContextVar[Locale] = ContextVar("current_locale", default="en")
 
 
@@ -95,12 +98,12 @@ def format_time(value: datetime | None) -> str:
     if value is None:
         return NO_VALUE
     return format_datetime(
-        value, format="medium", tzinfo=DISPLAY_TIMEZONE, locale=current_locale()
+        value, format="medium", tzinfo=DISPLAY_TIMEZONE, locale=_BABEL_LOCALES[current_locale()]
     )
 
 
 def format_number(value: float) -> str:
-    return format_decimal(value, locale=current_locale())
+    return format_decimal(value, locale=_BABEL_LOCALES[current_locale()])
 
 
 def mark(message: str) -> str:

@@ -24,8 +24,19 @@
       : "The request failed. Try again.";
   }
 
+  // A failed response is swapped into its target (see htmx-config in base.html). The
+  // element that sent the request may be gone after that swap, and events on it would
+  // not reach the document, so the toast comes from the target's afterSwap instead.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.failed) {
+      event.detail.xhr.toastShown = true;
+      showToast(failureMessage(event.detail));
+    }
+  });
   document.addEventListener("htmx:responseError", function (event) {
-    showToast(failureMessage(event.detail));
+    if (!event.detail.xhr.toastShown) {
+      showToast(failureMessage(event.detail));
+    }
   });
   document.addEventListener("htmx:sendError", function () {
     showToast(document.documentElement.lang === "nb"
@@ -33,11 +44,14 @@
       : "Could not reach the app. Check the network and try again.");
   });
 
-  // Move focus to swapped content that asks for it, so that keyboard and screen reader
-  // users land on the new results instead of at the top of the page.
+  // After a click on a pager or sort link, move focus to the new results, so that keyboard
+  // and screen reader users land on them instead of at the top of the page. Typing in
+  // the search field keeps the focus where it is.
   document.addEventListener("htmx:afterSettle", function (event) {
+    const config = event.detail.requestConfig;
+    const trigger = config && config.triggeringEvent;
     const focusable = event.detail.target.querySelector("[data-focus-after-swap]");
-    if (focusable && event.detail.requestConfig && event.detail.requestConfig.triggeringEvent) {
+    if (focusable && trigger && trigger.type === "click") {
       focusable.focus();
     }
   });
