@@ -217,6 +217,8 @@ def create_simulator_app(config: SimulatorConfig, state: SimulatorState | None =
             state.stats["token.errors"] += 1
             return result
         state.stats[f"token.{grant_type}.ok"] += 1
+        if state.config.token_delay_seconds:
+            await asyncio.sleep(state.config.token_delay_seconds)
         return JSONResponse(result, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
     @app.get("/oauth2/jwks")
@@ -268,6 +270,7 @@ def create_simulator_app(config: SimulatorConfig, state: SimulatorState | None =
             "rotate_refresh_tokens",
             "client_auth_encoding",
             "require_pkce",
+            "token_delay_seconds",
         }
         unknown = set(changes) - allowed
         if unknown:

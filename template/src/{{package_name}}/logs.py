@@ -70,7 +70,8 @@ def logging_config(level: str) -> dict[str, Any]:
         "formatters": {
             "default": {
                 "()": formatter,
-                "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+                # The process id tells the workers of `serve --workers N` apart.
+                "fmt": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s",
             },
         },
         "filters": {"drop_query": {"()": f"{__name__}.DropQueryStringFilter"}},
