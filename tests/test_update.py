@@ -117,8 +117,8 @@ def generate_and_edit(template: Path, tmp_path: Path) -> Path:
     )
     replace_once(
         package / "config.py",
-        "token_refresh_leeway_seconds: int = Field(default=120,",
-        "token_refresh_leeway_seconds: int = Field(default=300,",
+        "http_timeout_seconds: float = Field(default=10.0,",
+        "http_timeout_seconds: float = Field(default=15.0,",
     )
     replace_once(
         package / "web" / "templates" / "landing.html",
@@ -144,7 +144,7 @@ def assert_clean_update(project: Path, env_before: bytes) -> dict[str, object]:
     package = project / "src" / PACKAGE
     assert (package / "web" / "about_routes.py").read_text(encoding="utf-8") == CUSTOM_ROUTE
     assert "app.include_router(about_router)" in (package / "app.py").read_text()
-    assert "Field(default=300," in (package / "config.py").read_text()
+    assert "Field(default=15.0," in (package / "config.py").read_text()
     assert "Our own note" in (package / "web" / "templates" / "landing.html").read_text()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_commit"] == NEW
@@ -250,6 +250,7 @@ def test_update_across_a_schema_migration(tmp_path: Path, step_log: StepLog) -> 
     env = project_environment()
     # The old release's database, with a row in it.
     step_log.run("install old", ["uv", "sync"], project, **env)
+    commit_all(project, "Lock the dependencies")
     step_log.run(
         "migrate old", ["uv", "run", PACKAGE.replace("_", "-"), "migrate"], project, **env
     )
