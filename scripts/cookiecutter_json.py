@@ -41,7 +41,7 @@ def build() -> dict[str, Any]:
         if "choices" in spec:
             # A plain string rather than a cookiecutter choice list: cookiecutter would
             # reject a wrong choice with a message of its own, before Copier sees it.
-            options = ", ".join(f"{value} ({label})" for label, value in spec["choices"].items())
+            options = ", ".join(f"{value} for {label}" for label, value in spec["choices"].items())
             context[name] = default
             prompts[name] = f"{help_text} Choose one of: {options}."
         elif isinstance(default, str) and "{{" in default:

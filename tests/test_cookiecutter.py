@@ -144,7 +144,7 @@ def test_git_url_works(tmp_path: Path, template: Path) -> None:
 def test_bad_answer_fails_with_copiers_message(
     tmp_path: Path, template: Path, answers: dict[str, str]
 ) -> None:
-    with pytest.raises(ValueError, match="Validation error|Invalid choice") as copier_error:
+    with pytest.raises(ValueError, match=r"Validation error|Invalid choice") as copier_error:
         copier.run_copy(
             str(template), tmp_path / "copier", data=answers, defaults=True, quiet=True
         )
