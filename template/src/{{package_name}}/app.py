@@ -102,6 +102,7 @@ def create_app(
     app.add_middleware(
         RequestLimitsMiddleware,
         max_query_string_bytes=settings.max_query_string_bytes,
+        max_header_bytes=settings.max_header_bytes,
         max_body_bytes=settings.max_body_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)

@@ -152,6 +152,8 @@ def run_serve(args: argparse.Namespace) -> None:
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         server_header=False,
+        # Headers that arrive slowly are cut off here; the app checks their total size.
+        h11_max_incomplete_event_size=settings.max_header_bytes + 4096,
     )
 
 

@@ -71,11 +71,20 @@ class SecurityHeadersMiddleware:
 
 
 class RequestLimitsMiddleware:
-    """Reject oversize query strings and bodies with 414 or 413 before any handler runs."""
+    """Reject oversize query strings, headers and bodies with 414, 431 or 413 before any
+    handler runs."""
 
-    def __init__(self, app: ASGIApp, *, max_query_string_bytes: int, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_query_string_bytes: int,
+        max_header_bytes: int,
+        max_body_bytes: int,
+    ) -> None:
         self.app = app
         self.max_query_string_bytes = max_query_string_bytes
+        self.max_header_bytes = max_header_bytes
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -84,6 +93,10 @@ class RequestLimitsMiddleware:
             return
         if len(scope.get("query_string", b"")) > self.max_query_string_bytes:
             await _reject(scope, receive, send, 414, "The query string is too long.")
+            return
+        header_bytes = sum(len(name) + len(value) for name, value in scope["headers"])
+        if header_bytes > self.max_header_bytes:
+            await _reject(scope, receive, send, 431, "The request headers are too large.")
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (
