@@ -19,7 +19,8 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 async def optional_session(request: Request, services: ServicesDep) -> WebSession | None:
     """Load the browser's session, or return None when it has none or an expired one."""
-    token = read_token(request, cookie_names(services.settings).session)
+    settings = services.settings
+    token = read_token(request, cookie_names(settings).session, settings)
     if token is None:
         return None
     session = await services.sessions.load(token, now=services.clock())

@@ -83,7 +83,7 @@ async def reconnect(request: Request, services: ServicesDep, session: CsrfSessio
 async def _start_sign_in(request: Request, services: Services, launch: LaunchRequest) -> Response:
     settings = services.settings
     names = cookie_names(settings)
-    browser_token = read_token(request, names.browser) or new_token()
+    browser_token = read_token(request, names.browser, settings) or new_token()
     authorization_url = await start_authorization(
         launch=launch,
         browser_token=browser_token,
@@ -112,7 +112,7 @@ async def _finish_sign_in(request: Request, services: Services) -> Response:
     now = services.clock()
     grant = await complete_authorization(
         callback=parse_callback(request.query_params.multi_items()),
-        browser_token=read_token(request, names.browser),
+        browser_token=read_token(request, names.browser, settings),
         flows=services.flows,
         token_endpoint=services.token_endpoint,
         registry=services.registry,
@@ -121,7 +121,7 @@ async def _finish_sign_in(request: Request, services: Services) -> Response:
 
     # A fresh session id after every sign-in, so that a session id planted before the
     # sign-in (session fixation) never becomes an authenticated one.
-    old_token = read_token(request, names.session)
+    old_token = read_token(request, names.session, settings)
     if old_token is not None:
         await services.sessions.delete(old_token)
     session_token = new_token()

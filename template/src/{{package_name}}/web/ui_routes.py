@@ -94,7 +94,7 @@ async def disconnect(request: Request, services: ServicesDep, session: CsrfSessi
         reason=GrantEndReason.DISCONNECTED,
         ended_at=services.clock(),
     )
-    token = read_token(request, cookie_names(services.settings).session)
+    token = read_token(request, cookie_names(services.settings).session, services.settings)
     if token is not None:
         await services.sessions.delete(token)
     logger.info("disconnected: client_id=%s grant_id=%d", session.client_id, session.grant_id)
