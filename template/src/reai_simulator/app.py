@@ -6,6 +6,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from .state import AuthorizationCode, Consent, Fault, RefreshToken, SimulatorSta
 from .tokens import TokenSigner
 
 HERE = Path(__file__).parent
+access_logger = logging.getLogger("reai_simulator.access")
 USER_COOKIE = "reai_simulator_user"
 EMPLOYEES_SCOPE = "employee:read"
 CONSENT_LIFETIME_SECONDS = 600
@@ -35,6 +37,13 @@ def create_simulator_app(config: SimulatorConfig, state: SimulatorState | None =
     app = FastAPI(title="ReAI simulator", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.simulator = state
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def log_request(request: Request, call_next: Any) -> Response:
+        # Paths only: the platform's URLs carry states, codes and secrets in their queries.
+        response: Response = await call_next(request)
+        access_logger.info("%s %s %d", request.method, request.url.path, response.status_code)
+        return response
 
     # ---- App Store ------------------------------------------------------------------
 

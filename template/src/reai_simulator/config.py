@@ -1,4 +1,4 @@
-"""How the simulator behaves, and the app registered in it."""
+"""The simulator's settings, and the app registered in it."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class SimulatorConfig:
     # (form-urlencoded values) or the raw values.
     client_auth_encoding: ClientAuthEncoding = "form-urlencoded"
     require_pkce: bool = False
-    # Seconds the token endpoint waits before a successful answer, to widen race windows.
+    # Seconds the token endpoint waits before a successful response, to widen race windows.
     token_delay_seconds: float = 0.0
     # Extra scopes every installation grants, beyond the app's own.
     extra_granted_scopes: frozenset[str] = field(default_factory=frozenset)

@@ -68,7 +68,7 @@ class Consent:
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    """A canned answer that replaces the next matching request's real one."""
+    """A canned response that replaces the real one for the next matching request."""
 
     endpoint: FaultEndpoint
     status: int = 503

@@ -21,7 +21,11 @@ from .storage.database import create_engine
 from .storage.migrate import check_schema_is_current
 from .web.auth_routes import create_auth_router
 from .web.errors import CsrfError, NotSignedInError
-from .web.middleware import RequestLimitsMiddleware, SecurityHeadersMiddleware
+from .web.middleware import (
+    AccessLogMiddleware,
+    RequestLimitsMiddleware,
+    SecurityHeadersMiddleware,
+)
 from .web.operator_routes import router as operator_router
 from .web.rendering import STATIC_DIRECTORY, create_templates, handle_error
 from .web.ui_routes import router as ui_router
@@ -98,7 +102,8 @@ def create_app(
 
     app.add_exception_handler(Exception, handle_unexpected_error)
 
-    # The last middleware added runs first: security headers cover the limits' refusals.
+    # The last middleware added runs first: the access log sees every response, and the
+    # security headers cover the limits' refusals.
     app.add_middleware(
         RequestLimitsMiddleware,
         max_query_string_bytes=settings.max_query_string_bytes,
@@ -106,4 +111,5 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    app.add_middleware(AccessLogMiddleware)
     return app

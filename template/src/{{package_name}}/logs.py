@@ -1,9 +1,10 @@
 """Logging with secrets removed, for the app's own loggers and for uvicorn's.
 
-The app logs ids and outcomes, never secrets. This module is the second line of defence:
-a formatter that removes anything shaped like a secret from every formatted line,
-tracebacks included, and a filter that drops the query string from uvicorn's access log,
-because launch and callback URLs carry credentials and codes in it.
+The app logs ids and outcomes, never secrets. This module is the second line of defence.
+A formatter removes anything shaped like a secret from every formatted line, tracebacks
+included. uvicorn's access log, which writes query strings, is off: the app logs requests
+itself, without them. A filter still drops the query string from uvicorn's access log if
+someone turns it back on, because launch and callback URLs carry credentials and codes.
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ def logging_config(level: str) -> dict[str, Any]:
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn.error": {"level": level},
-            "uvicorn.access": {"handlers": ["access"], "level": level, "propagate": False},
+            # The app writes its own access log, without query strings (see
+            # web/middleware.py). uvicorn's stays filtered in case it is turned back on.
+            "uvicorn.access": {"handlers": ["access"], "level": "WARNING", "propagate": False},
             # httpx logs every request at INFO; its URLs carry no secrets, but the lines
             # add nothing that the app's own log lines do not say.
             "httpx": {"level": "WARNING"},

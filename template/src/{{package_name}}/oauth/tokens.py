@@ -1,8 +1,8 @@
 """Token responses from ReAI's token endpoint, turned into a validated TokenSet.
 
-The platform documents `expires_in` as 7200 and the access token as a JWT, but the app
-copes with less: a string or missing `expires_in`, a token that is not a JWT, a JWT
-without `exp`, no refresh token, and error bodies that are HTML instead of JSON.
+The platform documents `expires_in` as 7200 and the access token as a JWT. The app also
+copes with a string or missing `expires_in`, a token that is not a JWT, a JWT without
+`exp`, no refresh token, and error bodies that are HTML instead of JSON.
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ class TokenSet:
 def read_unverified_claims(token: str) -> dict[str, Any]:
     """Return the claims of a JWS compact token without checking its signature.
 
-    The app is not the audience of ReAI's access tokens and does not verify them; it only
-    reads `exp`, `sub` and `scope` to plan refreshes and to show them. A token that is not
-    a JWT gives an empty dict.
+    The app is not the audience of ReAI's access tokens, so it does not verify them. It
+    reads only `exp`, `sub` and `scope`, to plan refreshes and to show them. A token that
+    is not a JWT gives an empty dict.
     """
     if token.count(".") != 2:
         return {}

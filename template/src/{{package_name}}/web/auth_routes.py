@@ -26,6 +26,8 @@ from .rendering import render
 logger = logging.getLogger(__name__)
 
 DASHBOARD_PATH = "/dashboard"
+# The landing page shows a notice when it is reached with this parameter after a disconnect.
+DISCONNECTED_PARAMETER = "disconnected"
 
 
 def create_auth_router(settings: Settings) -> APIRouter:
@@ -61,7 +63,7 @@ async def app_root(
         return await _finish_sign_in(request, services)
     if session is not None:
         return RedirectResponse(DASHBOARD_PATH, status_code=303)
-    return render(request, "landing.html")
+    return render(request, "landing.html", {"disconnected": DISCONNECTED_PARAMETER in keys})
 
 
 async def callback(request: Request, services: ServicesDep) -> Response:

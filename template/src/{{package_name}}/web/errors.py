@@ -105,7 +105,7 @@ ERROR_TEXTS: dict[ErrorReason, ErrorText] = {
         OPEN_FROM_REAI,
     ),
     ErrorReason.UNKNOWN_STATE: ErrorText(
-        mark("This sign-in link has already been used"),
+        mark("This sign-in link is not valid here"),
         mark("The link from ReAI was used before, or it was not made for this app."),
         OPEN_FROM_REAI,
     ),

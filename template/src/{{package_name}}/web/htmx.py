@@ -5,6 +5,7 @@ from starlette.requests import Request
 # Request headers that htmx sends.
 HX_REQUEST = "HX-Request"
 HX_TARGET = "HX-Target"
+HX_CURRENT_URL = "HX-Current-URL"
 
 # Response headers that htmx acts on.
 HX_REFRESH = "HX-Refresh"

@@ -94,12 +94,14 @@ def ngettext_current(singular: str, plural: str, count: int) -> str:
 
 
 def format_time(value: datetime | None) -> str:
-    """Format an aware datetime in the current locale and Norwegian time."""
+    """Format an aware datetime in the current locale and Norwegian time, with the zone
+    abbreviation (CET or CEST), because readers may sit elsewhere."""
     if value is None:
         return NO_VALUE
-    return format_datetime(
-        value, format="medium", tzinfo=DISPLAY_TIMEZONE, locale=_BABEL_LOCALES[current_locale()]
-    )
+    locale = _BABEL_LOCALES[current_locale()]
+    moment = format_datetime(value, format="medium", tzinfo=DISPLAY_TIMEZONE, locale=locale)
+    zone = format_datetime(value, format="z", tzinfo=DISPLAY_TIMEZONE, locale=locale)
+    return f"{moment} {zone}"
 
 
 def format_number(value: float) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -11,6 +13,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..config import Settings
 
 STATIC_PREFIX = "/static/"
+
+# "<package>.access", beside the package's other loggers.
+access_logger = logging.getLogger(__name__.split(".")[0] + ".access")
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -68,6 +73,44 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class AccessLogMiddleware:
+    """Log one line per request: client, method, path without the query string, status and
+    duration.
+
+    It replaces uvicorn's access log, which writes the query string, and with it the
+    client secret of a launch and the code of a callback.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note_status)
+        finally:
+            client = scope.get("client")
+            access_logger.info(
+                '%s "%s %s" %d %.1f ms',
+                f"{client[0]}:{client[1]}" if client else "-",
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
 
 
 class RequestLimitsMiddleware:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import text
@@ -14,11 +15,11 @@ from ..oauth.errors import GrantEndedError
 from ..storage.migrate import current_revision, head_revision
 from ..tenants.models import Grant, GrantEndReason
 from .auth import CsrfSessionDep, ServicesDep, SessionDep
-from .auth_routes import clear_session_cookie
+from .auth_routes import DISCONNECTED_PARAMETER, clear_session_cookie
 from .cookies import cookie_names, read_token
 from .employees import EmployeeQuery, select_page
 from .errors import NotSignedInError
-from .htmx import is_htmx
+from .htmx import HX_CURRENT_URL, is_htmx
 from .rendering import render
 from .sessions import WebSession
 
@@ -54,11 +55,14 @@ async def employees(
     order: str | None = None,
     page: str | None = None,
 ) -> Response:
-    """The employee list: a partial for htmx requests, a whole page otherwise."""
+    """Render the employee list: a partial for htmx requests, a whole page otherwise."""
     grant = await _active_grant(services, session)
     query = EmployeeQuery.from_params(search=search, sort=sort, order=order, page=page)
     everyone = await services.reai.list_employees(client_id=grant.client_id, grant_id=grant.id)
-    context = {"grant": grant, "result": select_page(everyone, query)}
+    # Address bar updates belong to the employee page; the dashboard keeps its own URL.
+    current = urlsplit(request.headers.get(HX_CURRENT_URL, "")).path
+    push_url = not is_htmx(request) or current.startswith("/employees")
+    context = {"grant": grant, "result": select_page(everyone, query), "push_url": push_url}
     if is_htmx(request):
         return render(request, "partials/employees_table.html", context)
     return render(request, "employees.html", context)
@@ -81,7 +85,9 @@ async def refresh_connection(
     await services.tokens.refresh_now(client_id=session.client_id, grant_id=session.grant_id)
     if is_htmx(request):
         grant = await _active_grant(services, session)
-        return render(request, "partials/connection_status.html", {"grant": grant})
+        return render(
+            request, "partials/connection_status.html", {"grant": grant, "refreshed": True}
+        )
     return RedirectResponse("/connection", status_code=303)
 
 
@@ -98,8 +104,8 @@ async def disconnect(request: Request, services: ServicesDep, session: CsrfSessi
     if token is not None:
         await services.sessions.delete(token)
     logger.info("disconnected: client_id=%s grant_id=%d", session.client_id, session.grant_id)
-    request.state.web_session = None
-    response = render(request, "landing.html", {"disconnected": True})
+    # Redirect after the POST, so that reloading the page does not send the form again.
+    response = RedirectResponse(f"/?{DISCONNECTED_PARAMETER}=1", status_code=303)
     clear_session_cookie(response, services.settings)
     return response
 
@@ -112,7 +118,7 @@ async def healthz() -> JSONResponse:
 
 @router.get("/readyz")
 async def readyz(services: ServicesDep) -> JSONResponse:
-    """Readiness: the database answers and its schema is current."""
+    """Report readiness: the database responds and its schema is current."""
     try:
         async with services.engine.connect() as db:
             await db.execute(text("SELECT 1"))
