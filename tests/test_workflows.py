@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,15 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert 'property "missing" is not defined' in result.stdout
+
+
+def test_workflow_matrix_lists_every_supported_variant() -> None:
+    sys.path.insert(0, str(REPOSITORY / "scripts"))
+    try:
+        from variant_names import variant_names
+    finally:
+        sys.path.pop(0)
+
+    text = (REPOSITORY / "variants.yml").read_text(encoding="utf-8")
+
+    assert variant_names(text) == list(SUPPORTED)
