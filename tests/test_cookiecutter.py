@@ -82,14 +82,14 @@ def test_cookiecutter_project_updates_with_copier(tmp_path: Path, template: Path
     commit_all(project, "Generate the app with cookiecutter")
     replace_once(
         template / "template/src/{{package_name}}/web/htmx.py",
-        'HX_TARGET = "HX-Target"\n',
-        'HX_TARGET = "HX-Target"\nHX_CURRENT_URL = "HX-Current-URL"\n',
+        'HX_CURRENT_URL = "HX-Current-URL"\n',
+        'HX_CURRENT_URL = "HX-Current-URL"\nHX_TARGET = "HX-Target"\n',
     )
     commit_all(template, "A template fix")
 
     copier.run_update(project, defaults=True, overwrite=True, unsafe=False, quiet=True)
 
-    assert "HX_CURRENT_URL" in (project / "src/my_reai_app/web/htmx.py").read_text()
+    assert "HX_TARGET" in (project / "src/my_reai_app/web/htmx.py").read_text()
     status = git(project, "status", "--porcelain")
     assert [line for line in status.splitlines() if line.startswith(("UU", "AA"))] == []
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())

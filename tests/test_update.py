@@ -189,8 +189,8 @@ def change_landing_page_and_add_a_file(template: Path) -> None:
     )
     replace_once(
         template / "template/src/{{package_name}}/web/htmx.py",
-        'HX_TARGET = "HX-Target"\n',
-        'HX_TARGET = "HX-Target"\nHX_CURRENT_URL = "HX-Current-URL"\n',
+        'HX_CURRENT_URL = "HX-Current-URL"\n',
+        'HX_CURRENT_URL = "HX-Current-URL"\nHX_TARGET = "HX-Target"\n',
     )
 
 
@@ -205,7 +205,7 @@ def test_update_keeps_local_edits(tmp_path: Path, step_log: StepLog) -> None:
     package = project / "src" / PACKAGE
     assert 'id="how-to-open"' in (package / "web/templates/landing.html").read_text()
     assert (project / "SECURITY.md").exists()
-    assert "HX_CURRENT_URL" in (package / "web/htmx.py").read_text()
+    assert "HX_TARGET" in (package / "web/htmx.py").read_text()
     check_project(project, step_log)
 
 

@@ -95,6 +95,7 @@ def run_database_task(
     """Run `task(engine)`, turning database failures into a one-line error."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from .storage.crypto import DecryptionError
     from .storage.database import DatabaseURLError, create_engine, parse_database_url
     from .storage.migrate import SchemaOutdatedError
 
@@ -109,7 +110,7 @@ def run_database_task(
         asyncio.run(run())
     except DatabaseURLError as exc:
         fail(str(exc))
-    except SchemaOutdatedError as exc:
+    except (SchemaOutdatedError, DecryptionError) as exc:
         fail(str(exc))
     except (SQLAlchemyError, OSError) as exc:
         url = parse_database_url(settings.database_url).render_as_string(hide_password=True)
@@ -134,6 +135,12 @@ def run_serve(args: argparse.Namespace) -> None:
     from .storage.migrate import check_schema_is_current
 
     settings = load_settings()
+    if settings.generated_secrets and args.workers > 1:
+        fail(
+            f"{' and '.join(settings.generated_secrets)} must be set when several workers "
+            "run: each worker would make up its own, and they would reject each other's "
+            "cookies and data"
+        )
 
     async def check(engine: AsyncEngine) -> None:
         await check_schema_is_current(engine, command_name=f"uv run {COMMAND_NAME}")
@@ -263,7 +270,16 @@ def run_generate_key(_args: argparse.Namespace) -> None:
 
 
 def run_check_config(_args: argparse.Namespace) -> None:
+    from .storage.database import DatabaseURLError, parse_database_url
+
     settings = load_settings()
-    for name, value in settings.model_dump().items():
+    values = settings.model_dump()
+    try:
+        url = parse_database_url(settings.database_url)
+    except DatabaseURLError as exc:
+        fail(str(exc))
+    # Secret settings print as asterisks already; the database URL may hold a password.
+    values["database_url"] = url.render_as_string(hide_password=True)
+    for name, value in values.items():
         print(f"{name.upper()}={value}")
     print("The configuration is valid.")

@@ -15,30 +15,40 @@ from typing import Any
 
 REDACTED = "[redacted]"
 
+_NAMES = r"client_secret|code|state|code_verifier|access_token|refresh_token|id_token|password"
+# Names that are never ordinary words in the app's own messages.
+_UNAMBIGUOUS_NAMES = r"client_secret|code_verifier|access_token|refresh_token|id_token|password"
+
 _SECRET_PATTERNS = [
-    # Query and form parameters that carry secrets, in URLs and bodies.
-    re.compile(
-        r"(?i)\b(client_secret|code|state|code_verifier|access_token|refresh_token|"
-        r"id_token|password)=[^&\s\"'<>]+"
-    ),
+    # name=value in URLs and bodies, and name='value' in keyword reprs.
+    (re.compile(rf"(?i)\b({_NAMES})=(?:'[^']*'|\"[^\"]*\"|[^&\s\"'<>]+)"), r"\1=[redacted]"),
     # The same names as JSON or Python mapping keys.
-    re.compile(
-        r"(?i)([\"'](?:client_secret|code|state|code_verifier|access_token|refresh_token|"
-        r"id_token|password)[\"']\s*:\s*)[\"'][^\"']*[\"']"
+    (
+        re.compile(rf"(?i)([\"'](?:{_NAMES})[\"']\s*:\s*)(?:\"[^\"]*\"|'[^']*')"),
+        r'\1"[redacted]"',
     ),
-    # Authorization headers.
-    re.compile(r"(?i)\b(Basic|Bearer)\s+[A-Za-z0-9._~+/=-]+"),
+    # name: value, for the names that never mean anything else.
+    (
+        re.compile(rf"(?i)\b({_UNAMBIGUOUS_NAMES})(\s*:\s*)['\"]?[^\s'\",}}]+['\"]?"),
+        r"\1\2[redacted]",
+    ),
+    # Authorization headers: everything up to the next white space.
+    (re.compile(r"(?i)\b(Basic|Bearer)\s+\S+"), r"\1 [redacted]"),
     # Anything shaped like a JWT.
-    re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),
 ]
 
 
 def redact(text: str) -> str:
     """Replace every secret-shaped part of `text`."""
-    text = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)}={REDACTED}", text)
-    text = _SECRET_PATTERNS[1].sub(lambda m: f'{m.group(1)}"{REDACTED}"', text)
-    text = _SECRET_PATTERNS[2].sub(lambda m: f"{m.group(1)} {REDACTED}", text)
-    return _SECRET_PATTERNS[3].sub(REDACTED, text)
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def printable(text: str) -> str:
+    """Escape control characters, so that text from a request cannot start a log line."""
+    return text.encode("unicode_escape").decode("ascii")
 
 
 class RedactingFormatter(logging.Formatter):

@@ -1,7 +1,7 @@
 """The callback: ReAI sends the browser back to the redirect URI with a code or an error.
 
-The steps run in a fixed order: the provider's error first, then the state, consumed once
-and checked against this browser, then the code exchange with the redirect_uri string
+The steps run in a fixed order: the state, consumed once and checked against this
+browser, then the provider's error, then the code exchange with the redirect_uri string
 sent to the authorization endpoint, and only then the registry write.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..tenants.models import Grant
@@ -20,15 +20,30 @@ from .token_endpoint import TokenEndpoint
 
 CALLBACK_PARAMETERS = ("code", "state", "error")
 
-# RFC 6749 appendix A: code and state are VSCHAR (%x20-7E); error is NQSCHAR.
+# RFC 6749 appendix A: code and state are VSCHAR (%x20-7E). error is NQSCHAR, which is
+# narrower, but only the error codes below are ever shown.
 _VSCHAR = re.compile(r"[\x20-\x7e]+")
-_LIMITS = {"code": 2048, "state": 512, "error": 64, "error_description": 1024}
+_LIMITS = {"code": 2048, "state": 512, "error": 64}
+
+# The error codes of RFC 6749 section 4.1.2.1. Any other value is reported as server_error,
+# so that a forged callback cannot put its own words on the app's page.
+KNOWN_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "unauthorized_client",
+        "access_denied",
+        "unsupported_response_type",
+        "invalid_scope",
+        "server_error",
+        "temporarily_unavailable",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
 class CallbackRequest:
-    code: str | None
-    state: str | None
+    code: str | None = field(repr=False)
+    state: str | None = field(repr=False)
     error: str | None
 
 
@@ -67,16 +82,16 @@ async def complete_authorization(
     now: datetime,
 ) -> Grant:
     """Turn a callback into a stored grant, or raise the OAuthError that says why not."""
-    # 1. ReAI's own error comes first; the flow it belongs to is over.
-    if callback.error is not None:
-        if callback.state is not None:
-            await flows.discard(state=callback.state, browser_token=browser_token)
-        raise AuthorizationRejectedError(error=callback.error)
-
-    # 2. The state must be one this browser started; it is consumed here, once.
+    # 1. The state must be one this browser started; it is consumed here, once, whether
+    #    ReAI sent a code or an error. Without it, an error answer could be forged too.
     if callback.state is None:
         raise InvalidCallbackError(parameter="state", problem="is missing")
     flow = await flows.consume(state=callback.state, browser_token=browser_token, now=now)
+
+    # 2. ReAI's own error ends the flow; no code is exchanged.
+    if callback.error is not None:
+        error = callback.error if callback.error in KNOWN_ERRORS else "server_error"
+        raise AuthorizationRejectedError(error=error)
     if callback.code is None:
         raise InvalidCallbackError(parameter="code", problem="is missing")
 

@@ -115,15 +115,3 @@ class FlowStore:
             scopes=parse_scopes(row.scopes),
             expires_at=row.expires_at,
         )
-
-    async def discard(self, *, state: str, browser_token: str | None) -> None:
-        """Delete the flow for `state` if this browser started it; otherwise do nothing."""
-        if browser_token is None:
-            return
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                delete(oauth_flows).where(
-                    oauth_flows.c.state_hash == token_hash(state),
-                    oauth_flows.c.browser_hash == token_hash(browser_token),
-                )
-            )

@@ -54,8 +54,8 @@ def parse_launch(query: Sequence[tuple[str, str]], *, client_id_pattern: str) ->
     if len(client_id) > MAX_CLIENT_ID_LENGTH or not re.fullmatch(client_id_pattern, client_id):
         raise InvalidLaunchError(
             parameter="client_id",
-            problem=f"{client_id[:MAX_CLIENT_ID_LENGTH]!r} does not have the shape of a ReAI "
-            "client id (cli_ and nine letters or digits)",
+            problem=f"{client_id[:MAX_CLIENT_ID_LENGTH]!r} does not match CLIENT_ID_PATTERN, "
+            "the shape of a ReAI client id (by default cli_ and nine letters or digits)",
         )
     if len(client_secret) > MAX_CLIENT_SECRET_LENGTH:
         raise InvalidLaunchError(

@@ -23,10 +23,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class AccessToken:
-    """An access token and the grant version it came from."""
+    """An access token and the grant version it came from.
+
+    `refreshed` is True when the token came out of a refresh during this call, so that a
+    caller never refreshes twice for one request.
+    """
 
     value: SecretStr
     grant_version: int
+    refreshed: bool = False
 
 
 class TokenService:
@@ -99,15 +104,15 @@ class TokenService:
                 raise GrantEndedError(reason=str(grant.ended_reason or "ended"))
             # Another request may have refreshed while this one waited for the lock.
             if rejected_version is None and self._usable(grant):
-                return _access_token(grant)
+                return _access_token(grant, refreshed=True)
             if rejected_version is not None and grant.version != rejected_version:
-                return _access_token(grant)
+                return _access_token(grant, refreshed=True)
 
             end_reason = await self._refresh_locked(locked, tokens)
         if end_reason is not None:
             # Raised after the lock's transaction committed, so the ended grant is stored.
             raise GrantEndedError(reason=end_reason.value)
-        return _access_token(locked.grant)
+        return _access_token(locked.grant, refreshed=True)
 
     async def _refresh_locked(
         self, locked: LockedGrant, tokens: TokenSet
@@ -151,7 +156,9 @@ class TokenService:
             yield
 
 
-def _access_token(grant: Grant) -> AccessToken:
+def _access_token(grant: Grant, *, refreshed: bool = False) -> AccessToken:
     if grant.tokens is None:
         raise GrantEndedError(reason=str(grant.ended_reason or "ended"))
-    return AccessToken(value=grant.tokens.access_token, grant_version=grant.version)
+    return AccessToken(
+        value=grant.tokens.access_token, grant_version=grant.version, refreshed=refreshed
+    )

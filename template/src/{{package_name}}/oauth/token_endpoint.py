@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from datetime import timedelta
@@ -25,6 +26,7 @@ class TokenEndpoint:
         self._url = settings.token_endpoint
         self._encoding = settings.token_auth_encoding
         self._refresh_token_lifetime = timedelta(seconds=settings.refresh_token_lifetime_seconds)
+        self._timeout_seconds = settings.http_timeout_seconds
         self._clock = clock
 
     async def exchange_code(
@@ -79,8 +81,12 @@ class TokenEndpoint:
         }
         grant_type = form["grant_type"]
         try:
-            response = await self._http.post(self._url, data=form, headers=headers)
-        except httpx.TimeoutException as exc:
+            # One deadline for the whole request: httpx's timeout applies to each phase
+            # (connect, write, each read) on its own, and on SQLite the refresh holds the
+            # database's write lock for as long as this takes.
+            async with asyncio.timeout(self._timeout_seconds):
+                response = await self._http.post(self._url, data=form, headers=headers)
+        except (httpx.TimeoutException, TimeoutError) as exc:
             logger.warning(
                 "token request timed out: client_id=%s grant_type=%s",
                 credentials.client_id,
@@ -90,7 +96,7 @@ class TokenEndpoint:
                 "the token endpoint did not answer in time: ReAI is slow or unavailable, try "
                 "again later"
             ) from exc
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             logger.warning(
                 "token request failed: client_id=%s grant_type=%s error=%s",
                 credentials.client_id,
@@ -98,7 +104,8 @@ class TokenEndpoint:
                 type(exc).__name__,
             )
             raise TokenEndpointUnavailableError(
-                "could not connect to the token endpoint: ReAI is unavailable, try again later"
+                "could not connect to the token endpoint or read its answer: ReAI is "
+                "unavailable, try again later"
             ) from exc
         logger.info(
             "token response: client_id=%s grant_type=%s status=%d",

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 from joserfc import jws
@@ -177,23 +178,35 @@ def access_token_expiry(
 
 def _lifetime(expires_in: object) -> timedelta | None:
     # A string of digits is accepted: some servers send "7200".
-    numeric = isinstance(expires_in, int | float) and not isinstance(expires_in, bool)
-    digits = isinstance(expires_in, str) and re.fullmatch(r"\s*\d{1,12}(\.\d+)?\s*", expires_in)
-    if not (numeric or digits):
-        return None
-    seconds = float(expires_in)  # type: ignore[arg-type]
-    if not math.isfinite(seconds) or seconds <= 0:
+    if isinstance(expires_in, str) and re.fullmatch(r"\s*\d{1,12}(\.\d+)?\s*", expires_in):
+        expires_in = float(expires_in)
+    seconds = _finite_number(expires_in)
+    if seconds is None or seconds <= 0:
         return None
     return timedelta(seconds=min(seconds, MAX_ACCESS_TOKEN_LIFETIME.total_seconds()))
 
 
 def _timestamp(value: object) -> datetime | None:
     # 2**35 seconds is in the year 3058: anything above is not a real expiry.
+    seconds = _finite_number(value)
+    if seconds is None or not 0 < seconds < 2**35:
+        return None
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _finite_number(value: object) -> float | None:
+    """Return a JSON number as a finite float, or None for anything else.
+
+    JSON integers can be arbitrarily long, and one too large for a float is treated as
+    no number rather than raising OverflowError.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    if not math.isfinite(value) or not 0 < value < 2**35:
+    try:
+        number = float(value)
+    except OverflowError:
         return None
-    return datetime.fromtimestamp(value, UTC)
+    return number if math.isfinite(number) else None
 
 
 def _checked_token(name: str, value: object) -> str:
@@ -239,7 +252,8 @@ def _subject(value: object) -> str | None:
 def _json_object(response: httpx.Response) -> dict[str, Any] | None:
     try:
         body = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: JSON nested deeper than the parser's recursion limit.
         return None
     return body if isinstance(body, dict) else None
 
@@ -271,8 +285,10 @@ def _clean_description(value: object, request_secrets: Iterable[str]) -> str | N
         return None
     text = value
     for secret in request_secrets:
-        # Only long values are replaced: a short one would also match ordinary words.
+        # Only long values are replaced: a short one would also match ordinary words. A
+        # server may echo a value as it was sent, or URL-encoded.
         if len(secret) >= 6:
-            text = text.replace(secret, "[redacted]")
+            for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+                text = text.replace(form, "[redacted]")
     text = text[:_MAX_DESCRIPTION_LENGTH]
     return "".join(char if char.isprintable() else "?" for char in text)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
 
 import httpx
 
@@ -55,7 +54,7 @@ class ReaiClient:
         )
         try:
             body = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         records = employee_records(body)
         if records is None:
@@ -69,7 +68,7 @@ class ReaiClient:
     ) -> httpx.Response:
         token = await self._tokens.access_token(client_id=client_id, grant_id=grant_id)
         response = await self._send(path, token)
-        if response.status_code == 401:
+        if response.status_code == 401 and not token.refreshed:
             logger.info(
                 "API rejected the access token, refreshing: client_id=%s grant_id=%d path=%s",
                 client_id,
@@ -80,14 +79,17 @@ class ReaiClient:
                 client_id=client_id, grant_id=grant_id, rejected=token
             )
             response = await self._send(path, token)
-            if response.status_code == 401:
-                await self._registry.end_grant(
-                    client_id=client_id,
-                    grant_id=grant_id,
-                    reason=GrantEndReason.TOKEN_REJECTED,
-                    ended_at=self._clock(),
-                )
-                raise GrantEndedError(reason=GrantEndReason.TOKEN_REJECTED.value)
+        if response.status_code == 401:
+            # A token fresh from a refresh was rejected: only a new sign-in helps. A grant
+            # that changed since this token was read (a new sign-in) stays as it is.
+            await self._registry.end_grant(
+                client_id=client_id,
+                grant_id=grant_id,
+                reason=GrantEndReason.TOKEN_REJECTED,
+                ended_at=self._clock(),
+                expected_version=token.grant_version,
+            )
+            raise GrantEndedError(reason=GrantEndReason.TOKEN_REJECTED.value)
         if response.status_code == 403:
             raise InsufficientScopeError(missing=_missing_scopes(response, scopes))
         if response.status_code >= 500:
@@ -108,9 +110,9 @@ class ReaiClient:
             return await self._http.get(self._api_base_url + path, headers=headers)
         except httpx.TimeoutException as exc:
             raise ReaiUnavailableError(f"GET {path} timed out: try again later") from exc
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise ReaiUnavailableError(
-                f"GET {path} failed to connect ({type(exc).__name__}): try again later"
+                f"GET {path} failed ({type(exc).__name__}): try again later"
             ) from exc
 
 
@@ -134,10 +136,7 @@ def _header_scope(response: httpx.Response) -> frozenset[str]:
 def _body_scope(response: httpx.Response) -> frozenset[str]:
     try:
         body = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return frozenset()
     scope = body.get("scope") if isinstance(body, dict) else None
     return parse_scopes(scope) if isinstance(scope, str) else frozenset()
-
-
-ScopeSource = Callable[[httpx.Response], frozenset[str]]

@@ -11,8 +11,10 @@ from ..oauth.tokens import TokenSet
 
 
 class InstallationStatus(StrEnum):
+    """The state of an installation. Every sign-in makes it active; the column leaves room
+    for states an app may add, such as one an operator sets to block a tenant."""
+
     ACTIVE = "active"
-    DISABLED = "disabled"
 
 
 class GrantStatus(StrEnum):

@@ -66,9 +66,18 @@ class TenantRegistry(Protocol):
     async def get_grant(self, *, client_id: str, grant_id: int) -> Grant | None: ...
 
     async def end_grant(
-        self, *, client_id: str, grant_id: int, reason: GrantEndReason, ended_at: datetime
+        self,
+        *,
+        client_id: str,
+        grant_id: int,
+        reason: GrantEndReason,
+        ended_at: datetime,
+        expected_version: int | None = None,
     ) -> None:
-        """End a grant and erase its tokens. Ending an ended grant changes nothing."""
+        """End a grant and erase its tokens. Ending an ended grant changes nothing.
+
+        With `expected_version`, a grant whose version has moved on since is left alone.
+        """
         ...
 
     def lock_grant(

@@ -106,10 +106,16 @@ class SqlTenantRegistry:
             )
 
     async def end_grant(
-        self, *, client_id: str, grant_id: int, reason: GrantEndReason, ended_at: datetime
+        self,
+        *,
+        client_id: str,
+        grant_id: int,
+        reason: GrantEndReason,
+        ended_at: datetime,
+        expected_version: int | None = None,
     ) -> None:
         async with self._engine.begin() as connection:
-            await _end_grant(connection, client_id, grant_id, reason, ended_at)
+            await _end_grant(connection, client_id, grant_id, reason, ended_at, expected_version)
 
     @asynccontextmanager
     async def lock_grant(self, *, client_id: str, grant_id: int) -> AsyncIterator[_LockedGrant]:
@@ -269,14 +275,18 @@ async def _end_grant(
     grant_id: int,
     reason: GrantEndReason,
     ended_at: datetime,
+    expected_version: int | None = None,
 ) -> None:
+    conditions = [
+        grants.c.id == grant_id,
+        grants.c.client_id == client_id,
+        grants.c.status == GrantStatus.ACTIVE.value,
+    ]
+    if expected_version is not None:
+        conditions.append(grants.c.version == expected_version)
     await connection.execute(
         update(grants)
-        .where(
-            grants.c.id == grant_id,
-            grants.c.client_id == client_id,
-            grants.c.status == GrantStatus.ACTIVE.value,
-        )
+        .where(*conditions)
         .values(
             access_token=None,
             refresh_token=None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from ..services import Services, get_services
 from .cookies import cookie_names, read_token
@@ -43,7 +45,10 @@ async def require_csrf(
     """Check the CSRF token of a POST: htmx sends it as a header, plain forms as a field."""
     candidate = request.headers.get(CSRF_HEADER)
     if candidate is None:
-        form = await request.form()
+        try:
+            form = await request.form()
+        except MultiPartException as exc:
+            raise HTTPException(status_code=400, detail="the form is not valid") from exc
         field = form.get(CSRF_FORM_FIELD)
         candidate = field if isinstance(field, str) else None
     if not csrf_token_matches(candidate, session.csrf_token):

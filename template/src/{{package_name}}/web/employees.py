@@ -6,6 +6,7 @@ parameters, so the app filters and pages the list itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -34,7 +35,8 @@ class EmployeeQuery:
         for key in SORT_KEYS:
             if sort == key:
                 sort_key = key
-        page_number = int(page) if page is not None and page.isdigit() and len(page) < 6 else 1
+        # ASCII digits only: str.isdigit() also accepts "²", which int() rejects.
+        page_number = int(page) if page is not None and re.fullmatch(r"[0-9]{1,5}", page) else 1
         return cls(
             search=(search or "").strip()[:MAX_QUERY_LENGTH],
             sort=sort_key,

@@ -49,6 +49,7 @@ class ErrorReason(StrEnum):
     NOT_SIGNED_IN = "not_signed_in"
     CSRF_FAILED = "csrf_failed"
     REQUEST_TOO_LARGE = "request_too_large"
+    BAD_REQUEST = "bad_request"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     SERVER_ERROR = "server_error"
@@ -178,6 +179,11 @@ ERROR_TEXTS: dict[ErrorReason, ErrorText] = {
         mark("The request is too large"),
         mark("The address or the form sent to the app is larger than it accepts."),
         mark("Open the app again from ReAI."),
+    ),
+    ErrorReason.BAD_REQUEST: ErrorText(
+        mark("The request is not valid"),
+        mark("The app could not read what the browser sent."),
+        mark("Reload the page and try again."),
     ),
     ErrorReason.NOT_FOUND: ErrorText(
         mark("Page not found"),

@@ -4,16 +4,10 @@ from starlette.requests import Request
 
 # Request headers that htmx sends.
 HX_REQUEST = "HX-Request"
-HX_TARGET = "HX-Target"
 HX_CURRENT_URL = "HX-Current-URL"
 
 # Response headers that htmx acts on.
 HX_REFRESH = "HX-Refresh"
-HX_TRIGGER = "HX-Trigger"
-
-# Events that htmx fires on the page.
-EVENT_RESPONSE_ERROR = "htmx:responseError"
-EVENT_SEND_ERROR = "htmx:sendError"
 
 
 def is_htmx(request: Request) -> bool:

@@ -11,6 +11,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
+from ..logs import printable
 
 STATIC_PREFIX = "/static/"
 
@@ -106,8 +107,8 @@ class AccessLogMiddleware:
             access_logger.info(
                 '%s "%s %s" %d %.1f ms',
                 f"{client[0]}:{client[1]}" if client else "-",
-                scope["method"],
-                scope["path"],
+                printable(scope["method"]),
+                printable(scope["path"]),
                 status,
                 (time.perf_counter() - started) * 1000,
             )

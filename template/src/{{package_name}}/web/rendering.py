@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from ..logs import printable
 from ..services import get_services
 from .errors import ERROR_TEXTS, ErrorPage, ErrorReason, error_page_for
 from .htmx import HX_REFRESH, is_htmx
@@ -104,32 +105,43 @@ def render(
 async def handle_error(request: Request, exc: Exception) -> Response:
     """Show the error page for any failure, or the error partial for an htmx request."""
     page = _page_for(exc)
+    path = printable(request.url.path)
     if page.reason is ErrorReason.SERVER_ERROR:
-        logger.error("request failed: %s %s", request.method, request.url.path, exc_info=exc)
+        logger.error("request failed: %s %s", request.method, path, exc_info=exc)
     else:
         logger.info(
             "request refused: reason=%s status=%d path=%s error=%s",
             page.reason,
             page.status_code,
-            request.url.path,
+            path,
             type(exc).__name__,
         )
+    # Headers the framework attached, such as WWW-Authenticate on a 401, go along.
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
     if is_htmx(request) and page.reason in _RELOAD_REASONS:
-        return Response(status_code=page.status_code, headers={HX_REFRESH: "true"})
+        return Response(status_code=page.status_code, headers={**headers, HX_REFRESH: "true"})
     template = "partials/error.html" if is_htmx(request) else "error.html"
     return render(
         request,
         template,
         {"page": page, "text": ERROR_TEXTS[page.reason]},
         status_code=page.status_code,
+        headers=headers,
     )
 
 
 def _page_for(exc: Exception) -> ErrorPage:
-    if isinstance(exc, HTTPException):
-        reasons = {404: ErrorReason.NOT_FOUND, 405: ErrorReason.METHOD_NOT_ALLOWED}
-        reason = reasons.get(exc.status_code, ErrorReason.SERVER_ERROR)
-        if exc.status_code in {413, 414, 431}:
-            reason = ErrorReason.REQUEST_TOO_LARGE
-        return ErrorPage(reason, exc.status_code)
-    return error_page_for(exc)
+    if not isinstance(exc, HTTPException):
+        return error_page_for(exc)
+    status = exc.status_code
+    if status == 404:
+        reason = ErrorReason.NOT_FOUND
+    elif status == 405:
+        reason = ErrorReason.METHOD_NOT_ALLOWED
+    elif status in {413, 414, 431}:
+        reason = ErrorReason.REQUEST_TOO_LARGE
+    elif 400 <= status < 500:
+        reason = ErrorReason.BAD_REQUEST
+    else:
+        reason = ErrorReason.SERVER_ERROR
+    return ErrorPage(reason, status)

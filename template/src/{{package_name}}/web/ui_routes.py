@@ -60,7 +60,10 @@ async def employees(
     query = EmployeeQuery.from_params(search=search, sort=sort, order=order, page=page)
     everyone = await services.reai.list_employees(client_id=grant.client_id, grant_id=grant.id)
     # Address bar updates belong to the employee page; the dashboard keeps its own URL.
-    current = urlsplit(request.headers.get(HX_CURRENT_URL, "")).path
+    try:
+        current = urlsplit(request.headers.get(HX_CURRENT_URL, "")).path
+    except ValueError:  # a header that is not a URL at all
+        current = ""
     push_url = not is_htmx(request) or current.startswith("/employees")
     context = {"grant": grant, "result": select_page(everyone, query), "push_url": push_url}
     if is_htmx(request):
