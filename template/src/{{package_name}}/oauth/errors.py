@@ -12,7 +12,7 @@ class OAuthError(Exception):
 
 
 class TokenEndpointError(OAuthError):
-    """The token endpoint answered with an RFC 6749 error response.
+    """The token endpoint responded with an RFC 6749 error response.
 
     `error` is the error code from the response; the description, when the server sent
     one, has every secret of the request removed before it is kept here.
@@ -24,7 +24,7 @@ class TokenEndpointError(OAuthError):
         self.status_code = status_code
         detail = f": {description}" if description else ""
         super().__init__(
-            f"the token endpoint answered HTTP {status_code} with error {error!r}{detail}"
+            f"the token endpoint responded with HTTP {status_code} and error {error!r}{detail}"
         )
 
 
@@ -47,7 +47,7 @@ class TokenEndpointUnavailableError(OAuthError):
 
 
 class MalformedTokenResponseError(OAuthError):
-    """The token endpoint answered with something that is not a valid token response."""
+    """The token endpoint responded with something that is not a valid token response."""
 
 
 class InsufficientScopeError(OAuthError):
@@ -93,7 +93,7 @@ class AuthorizationRejectedError(OAuthError):
 
     def __init__(self, *, error: str) -> None:
         self.error = error
-        super().__init__(f"ReAI answered the authorization request with error {error!r}")
+        super().__init__(f"ReAI rejected the authorization request with error {error!r}")
 
 
 class UnknownStateError(OAuthError):

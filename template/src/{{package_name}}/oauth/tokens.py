@@ -97,7 +97,7 @@ def parse_token_response(
     status = response.status_code
     if status >= 500:
         raise TokenEndpointUnavailableError(
-            f"the token endpoint answered HTTP {status}: ReAI is unavailable, try again later"
+            f"the token endpoint responded with HTTP {status}: ReAI is unavailable, try again later"
         )
     body = _json_object(response)
     if body is not None and "error" in body:
@@ -108,7 +108,7 @@ def parse_token_response(
         )
     if status != 200 or body is None:
         raise MalformedTokenResponseError(
-            f"the token endpoint answered HTTP {status} with {_describe_body(response)} "
+            f"the token endpoint responded with HTTP {status} and {_describe_body(response)} "
             "instead of a JSON token response"
         )
     return _token_set_from_body(

@@ -59,7 +59,7 @@ class ReaiClient:
         records = employee_records(body)
         if records is None:
             raise ReaiResponseError(
-                f"GET {EMPLOYEES_PATH} answered with a body that is not a list of employees"
+                f"GET {EMPLOYEES_PATH} returned a body that is not a list of employees"
             )
         return [Employee.from_api(record) for record in records]
 
@@ -94,11 +94,11 @@ class ReaiClient:
             raise InsufficientScopeError(missing=_missing_scopes(response, scopes))
         if response.status_code >= 500:
             raise ReaiUnavailableError(
-                f"GET {path} answered HTTP {response.status_code}: ReAI is unavailable, try "
+                f"GET {path} returned HTTP {response.status_code}: ReAI is unavailable, try "
                 "again later"
             )
         if response.status_code != 200:
-            raise ReaiResponseError(f"GET {path} answered HTTP {response.status_code}")
+            raise ReaiResponseError(f"GET {path} returned HTTP {response.status_code}")
         return response
 
     async def _send(self, path: str, token: AccessToken) -> httpx.Response:

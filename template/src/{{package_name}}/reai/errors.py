@@ -12,4 +12,4 @@ class ReaiUnavailableError(ReaiApiError):
 
 
 class ReaiResponseError(ReaiApiError):
-    """The API answered with a status or a body that the client cannot use."""
+    """The API responded with a status or a body that the client cannot use."""
