@@ -20,7 +20,7 @@ CONTEXT: dict[str, Any] = json.loads(r"""{{ cookiecutter | jsonify }}""")
 COPIER_REQUIREMENT = "copier==9.19.1"
 PLACEHOLDER = ".cookiecutter-placeholder"
 
-# What cookiecutter itself treats as a repository URL, plus its abbreviations.
+# The repository URLs that cookiecutter itself recognises, plus its abbreviations.
 _URL = re.compile(r"^((((git|hg)\+)?(git|ssh|file|https?):(//)?)|(\w+@[\w.]+)|(gh|gl|bb):)")
 
 
@@ -45,7 +45,7 @@ def template_source() -> str:
 
 
 def answers() -> dict[str, Any]:
-    """The answers to Copier's questions. Empty ones are left to Copier's defaults."""
+    """Return the answers to Copier's questions, leaving empty ones to Copier's defaults."""
     return {
         name: value
         for name, value in CONTEXT.items()

@@ -1,7 +1,7 @@
 """Print the names of the supported variants in variants.yml as a JSON list.
 
-The CI workflow builds its matrix from this, on a runner without PyYAML, so it reads the
-top-level keys under `supported:` with a regular expression; a test checks the result
+The CI workflow builds its matrix from this on a runner without PyYAML, so it reads the
+top-level keys under `supported:` with a regular expression. A test checks the result
 against a real YAML parse.
 """
 

@@ -8,6 +8,7 @@ then update the cookiecutter-made project with Copier.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +28,6 @@ COOKIECUTTER = Path(sys.executable).with_name("cookiecutter")
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
     """A committed copy of this repository, so that both tools render the same commit."""
-    import shutil
-
     copy = tmp_path / "template"
     shutil.copytree(REPOSITORY, copy, ignore=IGNORED)
     git(copy, "init", "--quiet", "--initial-branch", "main")

@@ -63,7 +63,7 @@ def create_simulator_app(config: SimulatorConfig, state: SimulatorState | None =
     @app.post("/store/{tenant_id}/install")
     async def install(tenant_id: str) -> Response:
         if tenant_by_id(tenant_id) is None:
-            return _page_error(request=None, message=f"Unknown tenant {tenant_id!r}.")
+            return _page_error(f"Unknown tenant {tenant_id!r}.")
         state.install(tenant_id)
         return RedirectResponse("/", status_code=303)
 
@@ -78,9 +78,9 @@ def create_simulator_app(config: SimulatorConfig, state: SimulatorState | None =
         tenant = tenant_by_id(tenant_id)
         installation = state.installations.get(tenant_id)
         if tenant is None or installation is None:
-            return _page_error(None, f"The app is not installed for tenant {tenant_id!r}.")
+            return _page_error(f"The app is not installed for tenant {tenant_id!r}.")
         if user_id not in {user.id for user in tenant.users}:
-            return _page_error(None, f"{user_id!r} is not a user of {tenant.name}.")
+            return _page_error(f"{user_id!r} is not a user of {tenant.name}.")
         query = urlencode(
             {
                 "client_id": installation.client_id,
@@ -104,10 +104,9 @@ def create_simulator_app(config: SimulatorConfig, state: SimulatorState | None =
         # Without a known client and an exactly registered redirect URI, the error is
         # shown here: redirecting would send the browser to an unverified address.
         if installation is None:
-            return _page_error(request, f"Unknown client_id {client_id[:40]!r}.", 400)
+            return _page_error(f"Unknown client_id {client_id[:40]!r}.", 400)
         if redirect_uri not in state.config.app.redirect_uris:
             return _page_error(
-                request,
                 f"The redirect_uri {str(redirect_uri)[:200]!r} does not match a registered "
                 f"redirect URI exactly. Registered: {', '.join(state.config.app.redirect_uris)}",
                 400,
@@ -164,7 +163,7 @@ def create_simulator_app(config: SimulatorConfig, state: SimulatorState | None =
         with state.locked():
             consent = state.consents.pop(consent_id, None)
         if consent is None or consent.expires_at < state.now():
-            return _page_error(None, "This consent page has expired. Open the app again.", 400)
+            return _page_error("This consent page has expired. Open the app again.", 400)
         if decision != "approve":
             return _redirect_with(
                 consent.redirect_uri,
@@ -309,7 +308,7 @@ def create_simulator_app(config: SimulatorConfig, state: SimulatorState | None =
         state.revoke_client(installation.client_id)
         return JSONResponse({"revoked": installation.client_id})
 
-    def _page_error(request: Request | None, message: str, status: int = 400) -> Response:
+    def _page_error(message: str, status: int = 400) -> Response:
         return HTMLResponse(
             templates.get_template("error.html").render(message=message), status_code=status
         )

@@ -102,7 +102,7 @@ def create_app(
 
     app.add_exception_handler(Exception, handle_unexpected_error)
 
-    # The last middleware added runs first: the access log sees every response, and the
+    # The last middleware added runs first: the access log records every response, and the
     # security headers cover the limits' refusals.
     app.add_middleware(
         RequestLimitsMiddleware,

@@ -81,9 +81,9 @@ async def complete_authorization(
     registry: TenantRegistry,
     now: datetime,
 ) -> Grant:
-    """Turn a callback into a stored grant, or raise the OAuthError that says why not."""
+    """Turn a callback into a stored grant, or raise the OAuthError that names the reason."""
     # 1. The state must be one this browser started; it is consumed here, once, whether
-    #    ReAI sent a code or an error. Without it, an error answer could be forged too.
+    #    ReAI sent a code or an error. Without it, an error response could be forged too.
     if callback.state is None:
         raise InvalidCallbackError(parameter="state", problem="is missing")
     flow = await flows.consume(state=callback.state, browser_token=browser_token, now=now)

@@ -14,7 +14,7 @@ class OAuthError(Exception):
 class TokenEndpointError(OAuthError):
     """The token endpoint responded with an RFC 6749 error response.
 
-    `error` is the error code from the response; the description, when the server sent
+    `error` is the error code from the response. The description, when the server sent
     one, has every secret of the request removed before it is kept here.
     """
 

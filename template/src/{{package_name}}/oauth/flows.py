@@ -24,7 +24,7 @@ def token_hash(token: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PendingFlow:
-    """What the callback needs from the launch that started the sign-in.
+    """The data the callback needs from the launch that started the sign-in.
 
     The credentials are the ones from the launch URL: they are untrusted until the token
     endpoint accepts them.

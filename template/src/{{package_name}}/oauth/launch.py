@@ -25,7 +25,6 @@ from .errors import InsufficientScopeError, InvalidLaunchError
 from .flows import FlowStore, PendingFlow
 from .scopes import InvalidScopeError, format_scopes, parse_scopes
 
-LAUNCH_PARAMETERS = ("client_id", "client_secret", "scope")
 MAX_CLIENT_ID_LENGTH = 64
 MAX_CLIENT_SECRET_LENGTH = 512
 
@@ -36,7 +35,7 @@ _SECRET_CHARACTERS = re.compile(r"[\x20-\x7e]+")
 
 @dataclass(frozen=True, slots=True)
 class LaunchRequest:
-    """A validated launch. `scopes` is what ReAI says the installation was granted."""
+    """A validated launch. `scopes` are the scopes ReAI reports for the installation."""
 
     credentials: ClientCredentials
     scopes: frozenset[str] | None

@@ -37,9 +37,9 @@ class AccessToken:
 class TokenService:
     """Hand out access tokens that stay valid for at least `leeway_seconds`.
 
-    A token that expires within the leeway is refreshed first. The refresh holds the
-    grant's lock in the database, so that only one process refreshes a grant at a time;
-    the others wait, read the new token and use it. Within one process an asyncio lock per
+    A token that expires within the leeway is refreshed first. The refresh takes the
+    grant's lock in the database, so that only one process refreshes a grant at a time.
+    The others wait, read the new token and use it. Within one process an asyncio lock per
     grant keeps waiting requests from each holding a database connection.
     """
 

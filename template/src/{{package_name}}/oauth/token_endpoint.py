@@ -93,8 +93,7 @@ class TokenEndpoint:
                 grant_type,
             )
             raise TokenEndpointUnavailableError(
-                "the token endpoint did not answer in time: ReAI is slow or unavailable, try "
-                "again later"
+                "the token endpoint timed out: ReAI is slow or unavailable, try again later"
             ) from exc
         except httpx.RequestError as exc:
             logger.warning(
@@ -104,7 +103,7 @@ class TokenEndpoint:
                 type(exc).__name__,
             )
             raise TokenEndpointUnavailableError(
-                "could not connect to the token endpoint or read its answer: ReAI is "
+                "could not connect to the token endpoint or read its response: ReAI is "
                 "unavailable, try again later"
             ) from exc
         logger.info(

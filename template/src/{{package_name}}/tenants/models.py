@@ -1,4 +1,4 @@
-"""Records of the tenant registry, as the rest of the app sees them."""
+"""Records of the tenant registry, as the rest of the app uses them."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class GrantStatus(StrEnum):
 
 
 class GrantEndReason(StrEnum):
-    """Why a grant ended; stored with the grant and shown to the user."""
+    """The reason a grant ended, stored with the grant and shown to the user."""
 
     INVALID_GRANT = "invalid_grant"
     INVALID_CLIENT = "invalid_client"

@@ -72,7 +72,7 @@ class ErrorText:
 
 @dataclass(frozen=True, slots=True)
 class ErrorPage:
-    """What the user sees for one failure. `detail` is safe to show: it has no secret."""
+    """The page shown for one failure. `detail` is safe to show because it has no secret."""
 
     reason: ErrorReason
     status_code: int
@@ -204,7 +204,7 @@ ERROR_TEXTS: dict[ErrorReason, ErrorText] = {
 
 
 def error_page_for(exc: Exception) -> ErrorPage:
-    """Map an exception to the page the user sees."""
+    """Map an exception to the page shown to the user."""
     match exc:
         case InvalidLaunchError():
             return ErrorPage(ErrorReason.INVALID_LAUNCH, 400, f"{exc.parameter}: {exc.problem}")

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -23,7 +23,6 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 Locale = Literal["en", "nb"]
-SUPPORTED_LOCALES: tuple[Locale, ...] = get_args(Locale)
 LOCALES_DIRECTORY = Path(__file__).parent / "locales"
 
 # ReAI's tenants work in Norway, so times are shown in Norwegian time in both languages.

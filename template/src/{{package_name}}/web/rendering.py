@@ -79,7 +79,7 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """Render a template in the language the browser asks for."""
+    """Render a template in the language the browser requests."""
     services = get_services(request)
     locale = negotiate_locale(
         request.headers.get("accept-language"), services.settings.default_locale
